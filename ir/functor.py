@@ -65,7 +65,24 @@ class Visitor(Functor):
 
 
 class Mutator(Functor):
-    """Rebuilds nodes whose children changed; returns the same object when nothing did."""
+    """Rebuilds nodes whose children changed; returns the same object when nothing did.
+
+    Binders (variables, buffers) are memoised by identity, so every use of a rebuilt binder
+    refers to the one new object and the binding stays intact.
+    """
+
+    def __init__(self) -> None:
+        self._binders: dict[int, tuple[Any, Any]] = {}
+
+    def visit(self, node: Any) -> Any:
+        """Visit one node; a binder is rebuilt at most once."""
+        if not getattr(node, "_binder", False):
+            return Functor.visit(self, node)
+        memo = self.__dict__.setdefault("_binders", {})
+        hit = memo.get(id(node))
+        if hit is None:
+            hit = memo[id(node)] = (node, Functor.visit(self, node))
+        return hit[1]
 
     def generic_visit(self, node: Any) -> Any:
         """Mutate every child of `node`; rebuild it only if a child changed."""

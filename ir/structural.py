@@ -86,7 +86,10 @@ def _first_difference(lhs: Any, rhs: Any) -> tuple[str, Any, Any] | None:
         if right is None:
             return _render_path(left[1]), left[2], "<nothing>"
         if left[0] != right[0]:
-            return _render_path(left[1]), left[2], right[2]
+            path = _render_path(left[1])
+            if left[0][0] in ("tuple", "map") and right[0][0] == left[0][0]:
+                path += f" (length {left[0][1]} vs {right[0][1]})"
+            return path, left[2], right[2]
     right = next(right_tokens, None)
     if right is not None:
         return _render_path(right[1]), "<nothing>", right[2]
