@@ -1,0 +1,11 @@
+"""Suite-wide test settings: hypothesis profiles (no deadlines: CI machines are slow and shared)."""
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "default", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.register_profile("thorough", parent=settings.get_profile("default"), max_examples=2000)
+settings.load_profile(os.environ.get("LOOM_HYPOTHESIS_PROFILE", "default"))
