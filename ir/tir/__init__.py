@@ -1,5 +1,6 @@
 """TensorIR: scalar expressions, loop-and-block statements, buffers and prim_funcs."""
 
+from . import te
 from .buffer import Buffer, decl_buffer
 from .expr import (
     EQ,
@@ -51,6 +52,7 @@ from .expr import (
     truncmod,
 )
 from .function import PrimFunc
+from .interpreter import interpret
 from .op import (
     FLOAT_UNARY,
     Op,
@@ -100,6 +102,6 @@ __all__ = [
     "Or", "PrimExpr", "PrimFunc", "Ramp", "Range", "Select", "SeqStmt", "SizeVar", "Stmt",
     "StringImm", "Sub", "Var", "While", "all_", "any_", "binary", "call_extern", "call_intrin",
     "call_packed", "const", "convert", "decl_buffer", "eq", "exp", "floordiv", "floormod",
-    "if_then_else", "log", "max_", "min_", "ne", "op_info", "pow_", "promote", "register_op",
-    "registered_ops", "seq", "sqrt", "truncdiv", "truncmod", "unary",
+    "if_then_else", "interpret", "log", "max_", "min_", "ne", "op_info", "pow_", "promote",
+    "register_op", "registered_ops", "seq", "sqrt", "te", "truncdiv", "truncmod", "unary",
 ]  # fmt: skip
