@@ -29,6 +29,9 @@ def _set(node: Node, name: str, value: Any) -> None:
 class PrimExpr(Node):
     """A scalar (or vector) expression; every subclass has a `dtype` field."""
 
+    if TYPE_CHECKING:  # declared per subclass: a base field would fix the dataclass field order
+        dtype: DataType
+
     def __bool__(self) -> bool:
         raise LoomError(
             f"the truth value of a PrimExpr ({self}) is not known in Python; "
