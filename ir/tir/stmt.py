@@ -52,8 +52,14 @@ class Range(Node):
     extent: PrimExpr
 
     def __post_init__(self) -> None:
+        if not isinstance(self.min, PrimExpr) and isinstance(self.extent, PrimExpr):
+            object.__setattr__(self, "min", convert(self.min, self.extent.dtype))
         object.__setattr__(self, "min", convert(self.min))
         object.__setattr__(self, "extent", convert(self.extent, self.min.dtype))
+        if self.min.dtype != self.extent.dtype:
+            raise TypeCheckError(
+                f"range bounds differ in dtype: {self.min.dtype} and {self.extent.dtype}", self.span
+            )
 
     @staticmethod
     def from_bounds(begin: Any, end: Any) -> Range:

@@ -99,3 +99,11 @@ def test_intrinsics_registry():
     call = tir.call_extern("float32", "my_fn", tir.const(1.0))
     assert call.args[0].value == "my_fn" and call.dtype == dtype("float32")
     assert tir.if_then_else(tir.Var("x") < 1, 1.0, 2.0).dtype == dtype("float32")
+
+
+def test_range_literal_takes_the_other_bound_dtype():
+    n = tir.Var("n", "int64")
+    assert tir.Range(0, n).min.dtype == dtype("int64")
+    assert tir.Range(n, 4).extent.dtype == dtype("int64")
+    with pytest.raises(TypeCheckError, match="range bounds differ"):
+        tir.Range(tir.const(0), n)
