@@ -66,6 +66,9 @@ class Buffer(Node):
             indices = (indices,)
         return self.load(indices)
 
+    # __getitem__ accepts any index, so Python's fallback iteration would never end.
+    __iter__ = None
+
     def __str__(self) -> str:
         return self.name
 

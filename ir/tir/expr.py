@@ -29,8 +29,11 @@ def _set(node: Node, name: str, value: Any) -> None:
 class PrimExpr(Node):
     """A scalar (or vector) expression; every subclass has a `dtype` field."""
 
-    if TYPE_CHECKING:  # declared per subclass: a base field would fix the dataclass field order
-        dtype: DataType
+    if TYPE_CHECKING:  # a field on each subclass; a base field would fix the field order
+
+        @property
+        def dtype(self) -> DataType:
+            """The element type (and lanes) of the value."""
 
     def __bool__(self) -> bool:
         raise LoomError(
