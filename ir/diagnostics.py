@@ -44,6 +44,10 @@ class WellFormedError(LoomError):
     """An IR function breaks a whole-function rule (e.g. a variable used before definition)."""
 
 
+class PassError(LoomError):
+    """A pass met input it cannot transform (e.g. blocks left where a pass needs loops)."""
+
+
 class StructuralEqualError(LoomError):
     """Two IR objects that were asserted equal differ."""
 

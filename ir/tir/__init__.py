@@ -92,6 +92,7 @@ from .stmt import (
     While,
     seq,
 )
+from .well_formed import well_formed
 
 __all__ = [
     "EQ", "GE", "GT", "LE", "LT", "NE", "Add", "Allocate", "And", "AssertStmt", "BinaryOp",
@@ -104,4 +105,5 @@ __all__ = [
     "call_packed", "const", "convert", "decl_buffer", "eq", "exp", "floordiv", "floormod",
     "if_then_else", "interpret", "log", "max_", "min_", "ne", "op_info", "pow_", "promote",
     "register_op", "registered_ops", "seq", "sqrt", "te", "truncdiv", "truncmod", "unary",
+    "well_formed",
 ]  # fmt: skip

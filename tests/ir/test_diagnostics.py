@@ -31,4 +31,5 @@ def test_multi_line_span_underlines_to_end_of_line():
 def test_error_without_span():
     err = LoomError("plain")
     assert str(err) == "error: plain"
-    assert err.line is None and err.col is None
+    assert err.line is None
+    assert err.col is None

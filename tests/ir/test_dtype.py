@@ -19,12 +19,18 @@ def test_parse_print_round_trip(text):
 def test_fields_and_predicates():
     t = dtype("float32x8")
     assert (t.kind, t.bits, t.lanes) == ("float", 32, 8)
-    assert t.is_float and t.is_vector and not t.is_scalar
+    assert t.is_float
+    assert t.is_vector
+    assert not t.is_scalar
     assert t.element == dtype("float32")
     assert dtype("int32").with_lanes(4) == dtype("int32x4")
-    assert dtype("uint8").is_uint and dtype("uint8").is_integer and not dtype("uint8").is_int
-    assert dtype("bool").is_bool and not dtype("bool").is_integer
-    assert dtype("bfloat16").is_float and dtype("bfloat16").bytes == 2
+    assert dtype("uint8").is_uint
+    assert dtype("uint8").is_integer
+    assert not dtype("uint8").is_int
+    assert dtype("bool").is_bool
+    assert not dtype("bool").is_integer
+    assert dtype("bfloat16").is_float
+    assert dtype("bfloat16").bytes == 2
     assert dtype("handle").is_handle
 
 
@@ -57,7 +63,8 @@ def test_to_numpy():
 
 
 def test_ranges():
-    assert dtype("int8").min_value() == -128 and dtype("int8").max_value() == 127
+    assert dtype("int8").min_value() == -128
+    assert dtype("int8").max_value() == 127
     assert dtype("uint32").max_value() == 2**32 - 1
     assert dtype("float16").max_value() == 65504.0
 

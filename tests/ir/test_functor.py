@@ -1,5 +1,4 @@
-from loom.ir import Mutator, Visitor
-from loom.ir import tir
+from loom.ir import Mutator, Visitor, tir
 
 
 class CountVars(Visitor):
@@ -36,7 +35,9 @@ def test_mutator_rebuilds_changed_nodes_only():
     x = tir.Var("x")
     e = (x + 1) * x
     out = IncrementConstants().visit(e)
-    assert out is not e and out.a.b.value == 2 and out.b is x
+    assert out is not e
+    assert out.a.b.value == 2
+    assert out.b is x
     assert Nothing().visit(e) is e
 
 
@@ -45,5 +46,6 @@ def test_mutator_keeps_span_and_identity_of_unchanged_tuples():
     store = tir.BufferStore(A, tir.const(1.0), (tir.const(0),))
     assert Nothing().visit(store) is store
     out = IncrementConstants().visit(tir.BufferStore(A, A[0], (tir.const(0),)))
-    assert out.indices[0].value == 1 and out.buffer.shape[0].value == 5
+    assert out.indices[0].value == 1
+    assert out.buffer.shape[0].value == 5
     assert out.value.buffer is out.buffer  # one rebuilt buffer for every use

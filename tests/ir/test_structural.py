@@ -8,8 +8,8 @@ from loom.ir import (
     assert_structural_equal,
     structural_equal,
     structural_hash,
+    tir,
 )
-from loom.ir import tir
 
 
 def make_loop(name="i", offset=1.0):

@@ -1,38 +1,47 @@
 import pytest
 
-from loom.ir import LoomError, TypeCheckError, dtype
-from loom.ir import tir
+from loom.ir import LoomError, TypeCheckError, dtype, tir
 
 
 def test_arithmetic_builds_nodes_with_conversion():
     n = tir.Var("n", "int64")
     e = n * 4 + 1
-    assert isinstance(e, tir.Add) and isinstance(e.a, tir.Mul)
-    assert e.dtype == dtype("int64") and e.b.dtype == dtype("int64")
-    assert isinstance(n // 2, tir.FloorDiv) and isinstance(n % 2, tir.FloorMod)
-    assert isinstance(n / 2, tir.Div) and isinstance(-n, tir.Sub)
-    assert isinstance(2 - n, tir.Sub) and e.b.value == 1
+    assert isinstance(e, tir.Add)
+    assert isinstance(e.a, tir.Mul)
+    assert e.dtype == dtype("int64")
+    assert e.b.dtype == dtype("int64")
+    assert isinstance(n // 2, tir.FloorDiv)
+    assert isinstance(n % 2, tir.FloorMod)
+    assert isinstance(n / 2, tir.Div)
+    assert isinstance(-n, tir.Sub)
+    assert isinstance(2 - n, tir.Sub)
+    assert e.b.value == 1
 
 
 def test_promotion():
     i32, i64 = tir.Var("a", "int32"), tir.Var("b", "int64")
     e = i32 + i64
-    assert e.dtype == dtype("int64") and isinstance(e.a, tir.Cast)
+    assert e.dtype == dtype("int64")
+    assert isinstance(e.a, tir.Cast)
     f = tir.Var("f", "float32") * i32
     assert f.dtype == dtype("float32")
     assert (tir.Var("x", "float16") + 1.5).dtype == dtype("float16")
     v = tir.Ramp(tir.const(0), tir.const(1), 4) + 1
-    assert v.dtype == dtype("int32x4") and isinstance(v.b, tir.Broadcast)
+    assert v.dtype == dtype("int32x4")
+    assert isinstance(v.b, tir.Broadcast)
 
 
 def test_comparisons_and_logic():
     x = tir.Var("x")
     c = (x < 3) & (x >= 0)
-    assert isinstance(c, tir.And) and c.dtype == dtype("bool")
+    assert isinstance(c, tir.And)
+    assert c.dtype == dtype("bool")
     assert isinstance(~(x < 3), tir.Not)
-    assert isinstance(tir.eq(x, 1), tir.EQ) and isinstance(tir.ne(x, 1), tir.NE)
+    assert isinstance(tir.eq(x, 1), tir.EQ)
+    assert isinstance(tir.ne(x, 1), tir.NE)
     assert (x == x) is True  # identity, nodes are dict keys
-    assert isinstance(x & 3, tir.Call) and (x & 3).op.name == "bitwise_and"
+    assert isinstance(x & 3, tir.Call)
+    assert (x & 3).op.name == "bitwise_and"
     assert (x << 1).op.name == "shift_left"
 
 
@@ -97,7 +106,8 @@ def test_intrinsics_registry():
     for name in ("exp", "erf", "if_then_else", "call_extern", "max_value", "shift_right"):
         assert name in names
     call = tir.call_extern("float32", "my_fn", tir.const(1.0))
-    assert call.args[0].value == "my_fn" and call.dtype == dtype("float32")
+    assert call.args[0].value == "my_fn"
+    assert call.dtype == dtype("float32")
     assert tir.if_then_else(tir.Var("x") < 1, 1.0, 2.0).dtype == dtype("float32")
 
 
