@@ -147,7 +147,12 @@ class Var(PrimExpr):
 
 @dataclass(frozen=True, slots=True, eq=False)
 class SizeVar(Var):
-    """A variable known to be non-negative (a symbolic size)."""
+    """A variable known to be non-negative (a symbolic size). Script: ``T.int32(is_size_var=True)``.
+
+    Python compares a `Var` with a `SizeVar` by calling the subclass's reflected method first,
+    so ``i < n`` written in Python builds ``n > i``: the same meaning, another tree. Build with
+    `binary` where the exact tree matters (the parser does).
+    """
 
 
 @dataclass(frozen=True, slots=True, eq=False)
