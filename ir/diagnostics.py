@@ -40,6 +40,10 @@ class TypeCheckError(LoomError):
     """Operands of an IR node disagree in type (dtype, arity, kind)."""
 
 
+class StructInfoError(LoomError):
+    """A graph expression's struct info is wrong: shapes provably disagree, bad dtype or rank."""
+
+
 class WellFormedError(LoomError):
     """An IR function breaks a whole-function rule (e.g. a variable used before definition)."""
 
