@@ -6,7 +6,7 @@ import sys
 
 import numpy as np
 
-DEMO_SOURCE = '''
+DEMO_SOURCE = """
 from loom.script import ir as I, tir as T
 
 @I.ir_module
@@ -30,7 +30,7 @@ class Demo:
             with T.block("Y"):
                 vi, vj = T.axis.remap("SS", [i, j])
                 Y[vi, vj] = X[vi, vj] * T.float32(0.5) * (T.float32(1) + T.erf(X[vi, vj] * T.float32(0.7071067811865476)))
-'''
+"""
 
 
 def demo() -> int:

@@ -7,6 +7,7 @@ from .allocate_storage import AllocateStorage
 from .flatten_buffers import FlattenBuffers
 from .lower_blocks import LowerBlocks
 from .lower_intrinsics import LowerIntrinsics
+from .make_packed_api import MakePackedAPI
 from .pipeline import lower_tir_pipeline
 from .simplify import Simplify
 from .unroll_loops import UnrollLoops
@@ -17,6 +18,7 @@ __all__ = [
     "FlattenBuffers",
     "LowerBlocks",
     "LowerIntrinsics",
+    "MakePackedAPI",
     "Simplify",
     "UnrollLoops",
     "VectorizeLoops",

@@ -14,7 +14,7 @@ from loom.ffi import FFIError
 from loom.ffi.abi import DLTensor, LoomValue, TypeCode
 from loom.ffi.errors import error_from_native
 from loom.ffi.jit_module import ObjectModule
-from loom.ir import IRModule
+from loom.ir import IRModule, PassError
 from loom.ir.tir import PrimFunc
 from loom.script import tir as T
 from loom.transform.tir.make_packed_api import PACKED_PARAMS, MakePackedAPI
@@ -242,3 +242,33 @@ except FFIError as err:
     assert out.returncode == 0, out.stderr
     assert "main: argument A: data address" in out.stdout
     assert "is not aligned to 4 bytes" in out.stdout
+
+
+@T.prim_func
+def hidden(a: T.handle):
+    n = T.int32()
+    A = T.match_buffer(a, (n + 1,), "float32")
+    A_1 = T.decl_buffer((n + 1,), data=A.data)
+    A_1[0] = T.float32(0)
+
+
+def test_a_variable_no_argument_binds_is_a_pass_error():
+    with pytest.raises(PassError, match="variable n cannot be bound from the arguments"):
+        packed(hidden)
+
+
+@T.prim_func
+def aligned(A: T.Buffer((4,), "float32", align=64)):
+    A[0] = T.float32(1)
+
+
+def test_declared_alignment_is_checked_on_request():
+    base = np.zeros(64, "float32")
+    start = (-base.ctypes.data % 64) // 4  # the first 64-byte aligned element
+    good, bad = base[start : start + 4], base[start + 1 : start + 5]
+    compiled(aligned)(bad)  # element alignment is all that is required by default
+    mod = MakePackedAPI(check_declared_alignment=True)(IRModule.from_functions({"main": aligned}))
+    f = ObjectModule(compile_module(mod, Target()).object_code)["main"]
+    f(good)
+    with pytest.raises(FFIError, match=r"main: argument A: data address \d+ is not aligned to 64"):
+        f(bad)
