@@ -53,8 +53,12 @@ class Host(Protocol):
 
 
 def is_canonical_dtype(expr: PrimExpr) -> bool:
-    """Scalar signed or unsigned integers have a canonical form."""
-    return expr.dtype.is_integer and expr.dtype.lanes == 1
+    """Scalar signed integers have a canonical form.
+
+    Unsigned arithmetic wraps around (defined behaviour, unlike signed overflow), so orderings,
+    bounds and divisions of rearranged unsigned sums would be unsound: they are left as written.
+    """
+    return expr.dtype.is_int and expr.dtype.lanes == 1
 
 
 class Canonicalizer:

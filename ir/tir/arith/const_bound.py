@@ -58,6 +58,10 @@ class BoundAnalyzer(Functor):
             result = ConstIntBound.everything()
         else:
             result = self.visit(expr)
+            if expr.dtype.is_uint:  # wraps around: a bound past the dtype's range says nothing
+                full = ConstIntBound.of_dtype(expr.dtype.element)
+                if result.min_value < full.min_value or result.max_value > full.max_value:
+                    result = full
         self._memo[id(expr)] = (expr, result)
         return result
 

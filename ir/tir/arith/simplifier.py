@@ -328,6 +328,8 @@ class Simplifier(Functor):
             return folded
         if self.impure(node):
             return node  # reasoning about values would assume a call returns the same twice
+        if _wraps_around(node):
+            return node  # unsigned arithmetic wraps: only constant folding is sound
         if node.dtype.is_bool and node.dtype.is_scalar and self.analyzer._known.truths:
             truth = truth_of(self.analyzer._known, self.table.key(node))
             if truth is not None:
@@ -342,3 +344,8 @@ class Simplifier(Functor):
             return self.visit(new)
         finally:
             self._depth -= 1
+
+
+def _wraps_around(node: PrimExpr) -> bool:
+    """Whether `node` computes on, or compares, unsigned integers."""
+    return node.dtype.is_uint or any(child.dtype.is_uint for child in expr_children(node))
