@@ -1,17 +1,15 @@
-"""Loom: a Python-embedded machine-learning compiler with one IR for graphs and loop programs."""
+"""Loom: a Python-embedded machine-learning compiler with one IR for graphs and loop programs.
 
-from . import ir
-from .ir import LoomError
+The repository root is this package. Its imports are absolute (``loom.``) so that a tool which
+imports the root folder under another name (pytest collecting it as a test package does) gets
+these same modules instead of a second copy of the tree.
+"""
+
+from loom import ffi, ir
+from loom.codegen import build
+from loom.ffi import Device, NDArray, cpu, cuda
+from loom.ir import LoomError
 
 __version__ = "0.1.0"
 
-__all__ = ["LoomError", "__version__", "ir"]
-
-from . import ffi
-from .ffi import Device, NDArray, cpu, cuda
-
-__all__ += ["Device", "NDArray", "cpu", "cuda", "ffi"]
-
-from .codegen import build  # noqa: E402  (after the ffi runtime it builds on)
-
-__all__ += ["build"]
+__all__ = ["Device", "LoomError", "NDArray", "__version__", "build", "cpu", "cuda", "ffi", "ir"]

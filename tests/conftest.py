@@ -1,9 +1,10 @@
-"""Suite-wide test settings: hypothesis profiles (no deadlines: CI machines are slow and shared)."""
+"""Suite-wide test settings: hypothesis profiles."""
 
 import os
 
 from hypothesis import HealthCheck, settings
 
+# No deadlines: CI machines are slow and shared.
 settings.register_profile(
     "default", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
 )
