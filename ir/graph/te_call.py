@@ -38,6 +38,7 @@ def te_call(
     tensors: list[Expr] = []
     placeholders: list[te.Tensor] = []
     names: set[str] = set()
+    scalars: list[PrimExpr] = []
 
     def fresh(e: PrimExpr) -> PrimExpr:
         for v in free_vars(e):
@@ -67,7 +68,8 @@ def te_call(
             placeholders.append(tensor)
             return tensor
         if isinstance(value, PrimExpr):
-            return fresh(value)
+            scalars.append(fresh(value))
+            return scalars[-1]
         if isinstance(value, list | tuple):
             return type(value)(convert(v) for v in value)
         return value
@@ -79,9 +81,11 @@ def te_call(
     if not outs or not all(isinstance(o, te.Tensor) for o in outs):
         raise StructInfoError(f"{name} must return a te tensor or a list of them")
 
-    # Sizes a buffer shape gives directly are bound by the arguments; others are passed.
+    # Sizes a buffer shape gives directly are bound by the arguments; others are passed, and
+    # so are the variables of scalar arguments (e.g. the start of a symbolic range).
     bound = {v for t in placeholders + outs for v in t.shape if isinstance(v, TirVar)}
     used = {v: None for t in placeholders + outs for e in t.shape for v in free_vars(e)}
+    used.update((v, None) for e in scalars for v in free_vars(e))
     extra = [v for v in used if v not in bound]
     back: dict[TirVar, PrimExpr] = {}
     for graph_var, fresh_var in to_fresh.items():
@@ -100,6 +104,8 @@ def te_call(
         TensorStructInfo(ShapeExpr(tuple(substitute(e, back) for e in o.shape)), o.dtype)
         for o in outs
     ]
-    out_sinfo = out_infos[0] if len(outs) == 1 else TupleStructInfo(tuple(out_infos))
+    # A list of tensors (even of one) is a tuple result; a single tensor is a tensor result.
+    tupled = isinstance(result, list | tuple)
+    out_sinfo = TupleStructInfo(tuple(out_infos)) if tupled else out_infos[0]
     tir_vars = [back[v] for v in extra] or None
     return call_dps(gv, tensors, out_sinfo, tir_vars)

@@ -26,7 +26,7 @@ def test_mlp_with_dataflow():
     block = f.body.blocks[0]
     assert isinstance(block, G.DataflowBlock)
     # The nested matmul became its own binding (A-normal form).
-    assert [b.value.op.name for b in block.bindings] == ["matmul", "relu", "matmul"]
+    assert [b.value.op.name for b in block.bindings] == ["matmul", "nn.relu", "matmul"]
     assert [type(b.var) for b in block.bindings] == [G.DataflowVar, G.DataflowVar, G.Var]
     assert block.bindings[1].var.name_hint == "h"
     assert f.ret_struct_info.values[0] is n
