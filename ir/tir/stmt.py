@@ -158,7 +158,7 @@ class BufferStore(Stmt):
         expected = self.buffer.dtype.with_lanes(lanes)
         if self.value.dtype != expected:
             raise TypeCheckError(
-                f"cannot store a {self.value.dtype} value into {self.buffer.name}, "
+                f"cannot store a value of dtype {self.value.dtype} into {self.buffer.name}, "
                 f"a buffer of {expected}",
                 self.span,
             )

@@ -60,7 +60,7 @@ def test_grid_unpacked_into_the_wrong_number_of_names():
 
 def test_store_of_a_typed_value_of_another_dtype():
     err = error_of("A[0, 0] = n")
-    assert err.message == "cannot store a int32 value into A, a buffer of float32"
+    assert err.message == "cannot store a value of dtype int32 into A, a buffer of float32"
     assert where(err) == (3, 15)
     # A Python literal is converted, as TVM does: no error.
     from_source(HEADER + "    A[0, 0] = 0\n")

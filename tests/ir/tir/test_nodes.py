@@ -80,7 +80,7 @@ def test_buffer_access_checks():
         _ = A[i]
     with pytest.raises(TypeCheckError, match="not an integer"):
         _ = A[i, tir.const(1.0)]
-    with pytest.raises(TypeCheckError, match="cannot store a int32 value into A"):
+    with pytest.raises(TypeCheckError, match="cannot store a value of dtype int32 into A"):
         tir.BufferStore(A, i, (i, i))
     vec = A[i, tir.Ramp(tir.const(0), tir.const(1), 4)]
     assert vec.dtype == dtype("float32x4")
