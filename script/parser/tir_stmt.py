@@ -42,7 +42,8 @@ def _store(
     expr = p.as_expr(value, value_node, expected)
     if expr.dtype != expected:
         raise p.error(
-            f"cannot store a value of dtype {expr.dtype} into {buffer.name}, a buffer of {expected}",
+            f"cannot store a value of dtype {expr.dtype} into {buffer.name}, "
+            f"a buffer of {expected}",
             value_node,
         )
     return tir.BufferStore(buffer, expr, indices, span=p.span(stmt))
