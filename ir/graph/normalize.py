@@ -1,7 +1,8 @@
 """Normalization: fill in the derived struct info of expressions, bottom-up.
 
 Calls of operators get theirs from the op's inference function; calls of module functions
-from the callee's signature; external calls from their `sinfo_args`. The `BlockBuilder` adds
+from the callee's signature (a prim_func called directly, outputs appended, returns
+``R.Tuple()``); external calls from their `sinfo_args`. The `BlockBuilder` adds
 A-normal form on top (nested calls become bindings); mutators use this alone to re-derive the
 struct info of the nodes they rebuild.
 """
@@ -13,13 +14,22 @@ from typing import Any
 from ..diagnostics import StructInfoError, TypeCheckError
 from ..module import GlobalVar, IRModule
 from ..node import replace
+from ..tir import PrimFunc
 from ..tir.arith import Analyzer
 from .binding import BindingBlock, If, MatchCast, SeqExpr
 from .expr import Call, Expr, ExternFunc, Tuple, TupleGetItem, Var
 from .function import Function
 from .infer import RuntimeCheck, defined_size_vars, erase_to_well_defined, lca
+from .infer.call_sizes import call_result
 from .registry import InferContext, Op, op_info
-from .struct_info import FuncStructInfo, ObjectStructInfo, StructInfo
+from .struct_info import (
+    FuncStructInfo,
+    ObjectStructInfo,
+    PrimStructInfo,
+    StructInfo,
+    TensorStructInfo,
+    TupleStructInfo,
+)
 
 
 class Normalizer:
@@ -118,6 +128,8 @@ class Normalizer:
         if self.module is None or gv.name_hint not in self.module:
             raise TypeCheckError(f"call of an undefined function {gv.name_hint!r}", call.span)
         func = self.module[gv.name_hint]
+        if isinstance(func, PrimFunc):
+            return _prim_func_call(func, gv.name_hint, call)
         if not isinstance(func, Function):
             raise StructInfoError(
                 f"{gv.name_hint} is a {type(func).__name__}, called directly; call a prim_func "
@@ -125,7 +137,41 @@ class Normalizer:
                 call.span,
             )
         assert func.ret_struct_info is not None
-        return func.ret_struct_info
+        args = [getattr(arg, "struct_info", None) for arg in call.args]
+        return call_result([p.struct_info for p in func.params], args, func.ret_struct_info)
+
+
+def _prim_func_call(func: PrimFunc, name: str, call: Call) -> StructInfo:
+    """A prim_func called directly, outputs included (``cls.mm(x, w, y)``, after LowerCallDPS).
+
+    Each buffer parameter takes a tensor of its rank and dtype, each scalar parameter a prim
+    value; the call returns nothing (``R.Tuple()``): the prim_func writes its outputs in place.
+    """
+    if len(call.args) != len(func.params):
+        raise StructInfoError(
+            f"{name} takes {len(func.params)} arguments (its inputs, outputs and sizes), "
+            f"got {len(call.args)}",
+            call.span,
+        )
+    for i, (param, arg) in enumerate(zip(func.params, call.args)):
+        sinfo = getattr(arg, "struct_info", None)
+        buffer = func.buffer_map.get(param)
+        role = f"argument {i} of {name} ({param.name_hint})"
+        if buffer is None:
+            if not isinstance(sinfo, PrimStructInfo) or (
+                sinfo.dtype is not None and sinfo.dtype != param.dtype
+            ):
+                raise StructInfoError(
+                    f"{role} must be a {param.dtype} prim value, not {sinfo}", call.span
+                )
+        elif not isinstance(sinfo, TensorStructInfo):
+            raise StructInfoError(f"{role} must be a tensor, not {sinfo}", call.span)
+        elif sinfo.ndim not in (-1, buffer.ndim) or sinfo.dtype not in (None, buffer.dtype):
+            raise StructInfoError(
+                f"{role} must be a {buffer.dtype} tensor of rank {buffer.ndim}, not {sinfo}",
+                call.span,
+            )
+    return TupleStructInfo(())
 
 
 def _same(a: Any, b: Any) -> bool:
