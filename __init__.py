@@ -9,7 +9,19 @@ from loom import ffi, ir
 from loom.codegen import build
 from loom.ffi import Device, NDArray, cpu, cuda
 from loom.ir import LoomError
+from loom.vm import VirtualMachine
 
 __version__ = "0.1.0"
 
-__all__ = ["Device", "LoomError", "NDArray", "__version__", "build", "cpu", "cuda", "ffi", "ir"]
+__all__ = [
+    "Device",
+    "LoomError",
+    "NDArray",
+    "VirtualMachine",
+    "__version__",
+    "build",
+    "cpu",
+    "cuda",
+    "ffi",
+    "ir",
+]
