@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -12,10 +12,15 @@ class SourceFile:
     name: str
     text: str
     line_offset: int = 0
+    # The text split once: the parser asks for a line per node it makes a span of.
+    _lines: tuple[str, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_lines", tuple(self.text.splitlines()))
 
     def line(self, lineno: int) -> str:
         """Return line `lineno` (1-based, in real-file numbering) without its newline."""
-        lines = self.text.splitlines()
+        lines = self._lines
         index = lineno - 1 - self.line_offset
         return lines[index] if 0 <= index < len(lines) else ""
 

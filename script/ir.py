@@ -1,7 +1,8 @@
 """The I dialect of the script language: modules. ``from loom.script import ir as I``.
 
 ``@I.ir_module`` parses a class whose methods are the module's functions; ``I.module_attrs``
-in the class body sets the module's attributes.
+in the class body sets the module's attributes; ``metadata = I.metadata("...")`` at the top of a
+printed file holds its large constants (``metadata["constants"][i]``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,15 @@ def _module_attrs(attrs: dict) -> None:
         raise LoomError("I.module_attrs is only valid in the body of an @I.ir_module class")
 
 
+def _metadata(text: str) -> dict[str, list[Any]]:
+    """``I.metadata("<base64 of an .npz>")``: the tables of arrays a printed file refers to."""
+    from .metadata import decode_constants
+
+    return decode_constants(text)
+
+
 ir_module = Construct("ir", "ir_module", _ir_module, runtime=_ir_module)
 module_attrs = Construct("ir", "module_attrs", _module_attrs, runtime=_module_attrs)
+metadata = Construct("ir", "metadata", _metadata, runtime=_metadata)
 
-__all__ = ["ir_module", "module_attrs"]
+__all__ = ["ir_module", "metadata", "module_attrs"]

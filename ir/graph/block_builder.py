@@ -107,6 +107,24 @@ class BlockBuilder:
             frame.bindings = []
             frame.dataflow = False
 
+    @contextmanager
+    def binding_scope(self, dataflow: bool = False) -> Iterator[list[Binding]]:
+        """Collect what is emitted inside into the yielded list instead of a function.
+
+        For passes that rewrite a function one binding at a time: a rewrite (an op's
+        legalization, say) may `emit` helper bindings, which the pass then places itself. With
+        `dataflow`, emitted variables are `DataflowVar`s. The list is filled when the block ends.
+        """
+        saved = self._frame
+        frame = _FunctionFrame("<binding scope>", (), {}, None, dataflow=dataflow)
+        collected: list[Binding] = []
+        self._frame = frame
+        try:
+            yield collected
+        finally:
+            self._frame = saved
+        collected.extend(frame.bindings)
+
     # -- emission --------------------------------------------------------------------------
 
     def emit(self, expr: ArgExpr, name_hint: str = "") -> Var:

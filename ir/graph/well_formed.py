@@ -23,7 +23,7 @@ from typing import Any
 from ..diagnostics import WellFormedError
 from ..module import GlobalVar, IRModule
 from ..span import Span
-from ..tir import PrimExpr
+from ..tir import PrimExpr, PrimFunc
 from ..tir import Var as TirVar
 from ..tir.arith import free_vars
 from .binding import BindingBlock, DataflowBlock, If, MatchCast, SeqExpr
@@ -214,6 +214,8 @@ def is_pure_callee(op: Any, module: IRModule | None) -> bool:
         return False
     if isinstance(op, GlobalVar):
         func = module[op.name_hint] if module is not None and op.name_hint in module else None
+        if isinstance(func, PrimFunc):
+            return False  # called directly, a prim_func writes the outputs it is passed
         return not isinstance(func, Function) or func.is_pure
     sinfo = getattr(op, "struct_info", None)
     return not isinstance(sinfo, FuncStructInfo) or sinfo.purity

@@ -6,12 +6,13 @@ import ast
 import builtins
 import contextlib
 from types import FrameType, FunctionType, ModuleType
-from typing import Any
+from typing import Any, overload
 
-from loom.ir import IRModule, ParseError, tir
+from loom.ir import BaseFunc, IRModule, ParseError, tir
 
 from .evaluator import Scope
 from .ir_module import (
+    FUNCTION_PARSERS,
     ModuleParser,
     bind_python_value,
     check_class_decorator,
@@ -19,7 +20,6 @@ from .ir_module import (
     parse_ir_module,
 )
 from .source import source_of_class, source_of_function, source_of_text
-from .tir_func import parse_prim_func
 
 _SCRIPT_PACKAGES = ("loom.script", "tvm.script")
 
@@ -33,11 +33,29 @@ def _frame_locals(frame: FrameType, func: FunctionType | None = None) -> dict[st
     return names
 
 
-def parse_function_object(func: FunctionType, frame: FrameType) -> tir.PrimFunc:
-    """Parse a function decorated with ``@T.prim_func``; `frame` applied the decorator."""
+@overload
+def parse_function_object(func: FunctionType, frame: FrameType) -> tir.PrimFunc: ...
+
+
+@overload
+def parse_function_object(
+    func: FunctionType, frame: FrameType, kind: str, options: dict[str, Any] | None = None
+) -> BaseFunc: ...
+
+
+def parse_function_object(
+    func: FunctionType,
+    frame: FrameType,
+    kind: str = "tir.prim_func",
+    options: dict[str, Any] | None = None,
+) -> BaseFunc:
+    """Parse a function decorated with ``@T.prim_func`` (or `kind`: ``"relax.function"``).
+
+    `frame` applied the decorator; `options` are the decorator's arguments.
+    """
     source, node = source_of_function(func)
     scope = Scope(func.__globals__, _frame_locals(frame, func))
-    return parse_prim_func(source, scope, node)
+    return FUNCTION_PARSERS[kind](source, scope, node, options=options or {})
 
 
 def parse_class_object(cls: type, frame: FrameType) -> IRModule:
@@ -48,13 +66,14 @@ def parse_class_object(cls: type, frame: FrameType) -> IRModule:
     return parse_ir_module(source, Scope(frame.f_globals, names), node, executed=True)
 
 
-def from_source(text: str, extra_vars: dict[str, Any] | None = None) -> IRModule | tir.PrimFunc:
-    """Parse script text holding one ``@I.ir_module`` class or one ``@T.prim_func`` function.
+def from_source(text: str, extra_vars: dict[str, Any] | None = None) -> IRModule | BaseFunc:
+    """Parse script text holding one ``@I.ir_module`` class or one function.
 
-    Import lines are skipped, but read to learn the names the dialects go by (``from
-    tvm.script import tir as T`` works as well as the Loom import); without them, ``T`` and
-    ``I`` are the dialects. `extra_vars` are Python values the script may use by name.
-    Top-level ``NAME = value`` lines are evaluated as Python values too.
+    The function is a ``@T.prim_func`` (a `tir.PrimFunc`) or an ``@R.function`` (a graph
+    `Function`). Import lines are skipped, but read to learn the names the dialects go by
+    (``from tvm.script import tir as T`` works as well as the Loom import); without them,
+    ``T``, ``R`` and ``I`` are the dialects. `extra_vars` are Python values the script may use
+    by name. Top-level ``NAME = value`` lines are evaluated as Python values too.
     """
     source = source_of_text(text)
     scope = Scope({"__builtins__": builtins, **_dialect_names(source.tree)}, extra_vars)
@@ -82,17 +101,16 @@ def from_source(text: str, extra_vars: dict[str, Any] | None = None) -> IRModule
         check_class_decorator(p, node)
         return parse_ir_module(source, scope, node, executed=False)
     parse = function_parser(p, node)
-    func = parse(source, scope.child(), node)
-    assert isinstance(func, tir.PrimFunc)  # the only function kind so far
-    return func
+    return parse(source, scope.child(), node)
 
 
 def _dialect_names(tree: ast.Module) -> dict[str, ModuleType]:
-    """The names the text imports the dialects under; ``T`` and ``I`` by default."""
+    """The names the text imports the dialects under; ``T``, ``R`` and ``I`` by default."""
     from loom.script import ir as ir_dialect
+    from loom.script import relax as relax_dialect
     from loom.script import tir as tir_dialect
 
-    dialects = {"tir": tir_dialect, "ir": ir_dialect}
+    dialects = {"tir": tir_dialect, "ir": ir_dialect, "relax": relax_dialect}
     names: dict[str, ModuleType] = {}
     for stmt in tree.body:
         if isinstance(stmt, ast.ImportFrom) and stmt.module in _SCRIPT_PACKAGES:
@@ -104,7 +122,7 @@ def _dialect_names(tree: ast.Module) -> dict[str, ModuleType]:
                 package, _, dialect = alias.name.rpartition(".")
                 if package in _SCRIPT_PACKAGES and dialect in dialects and alias.asname:
                     names[alias.asname] = dialects[dialect]
-    for default, module in (("T", tir_dialect), ("I", ir_dialect)):
+    for default, module in (("T", tir_dialect), ("I", ir_dialect), ("R", relax_dialect)):
         if module not in names.values():
             names.setdefault(default, module)
     return names

@@ -1,7 +1,10 @@
 """The I dialect: an ``@I.ir_module`` class body holding functions and ``I.module_attrs``.
 
 Each function is parsed by the parser of its decorator's dialect (`FUNCTION_PARSERS`, keyed
-``"tir.prim_func"``). Values at class level (decorator arguments, attributes) are written with
+``"tir.prim_func"``, ``"relax.function"``), with the decorator's arguments as options. Every
+function gets its `GlobalVar` first and is parsed on demand (`relax_module`), so graph functions
+may refer to functions defined below them; the graph functions are then checked for
+well-formedness. Values at class level (decorator arguments, attributes) are written with
 T-dialect expressions, so the module parser evaluates them with the T expression handlers.
 """
 
@@ -16,12 +19,35 @@ from loom.ir import BaseFunc, GlobalVar, IRModule, Map
 from .construct import Construct
 from .core import Args, HandlerTable
 from .evaluator import Scope
+from .relax_func import check_module, parse_relax_function
+from .relax_module import ModuleContext, bind_module_names
 from .source import Source
 from .tir_func import parse_prim_func
 from .tir_parser import TIR, TIRParser
 
-FunctionParser = Callable[[Source, Scope, ast.FunctionDef], BaseFunc]
-FUNCTION_PARSERS: dict[str, FunctionParser] = {"tir.prim_func": parse_prim_func}
+FunctionParser = Callable[..., BaseFunc]
+"""``parse(source, scope, node, *, options, module)``: a function of one dialect."""
+
+ParseDef = Callable[..., BaseFunc]
+"""``parse(source, scope, node, module=None)``: a ``def`` with its decorator's options bound."""
+
+
+def _parse_prim_func(
+    source: Source,
+    scope: Scope,
+    node: ast.FunctionDef,
+    *,
+    options: dict[str, Any],
+    module: ModuleContext | None = None,
+) -> BaseFunc:
+    # The decorator's options (private, check_well_formed) do not change a prim_func.
+    return parse_prim_func(source, scope, node)
+
+
+FUNCTION_PARSERS: dict[str, FunctionParser] = {
+    "tir.prim_func": _parse_prim_func,
+    "relax.function": parse_relax_function,
+}
 
 IR = HandlerTable("ir")
 
@@ -36,7 +62,7 @@ class ModuleParser(TIRParser):
         self.module_attrs: dict[str, Any] | None = None
 
 
-def function_parser(p: TIRParser, node: ast.FunctionDef) -> FunctionParser:
+def function_parser(p: TIRParser, node: ast.FunctionDef) -> ParseDef:
     """The parser of a function's dialect, read from its one decorator (``@T.prim_func``)."""
     if len(node.decorator_list) != 1:
         where = node.decorator_list[1] if node.decorator_list else node
@@ -47,11 +73,20 @@ def function_parser(p: TIRParser, node: ast.FunctionDef) -> FunctionParser:
     key = f"{func.dialect}.{func.name}" if isinstance(func, Construct) else ""
     if key not in FUNCTION_PARSERS:
         raise p.error("expected a function decorator such as @T.prim_func", decorator)
+    options: dict[str, Any] = {}
     if call is not None:
         args = Args(p, func, call, *p.call_args(call))
         if args.has("func"):
             raise p.error(f"{func.script_name}(...) takes keyword arguments only", call)
-    return FUNCTION_PARSERS[key]
+        options = {name: args.value(name) for name in args.given}
+    parse = FUNCTION_PARSERS[key]
+
+    def parse_def(
+        source: Source, scope: Scope, node: ast.FunctionDef, module: ModuleContext | None = None
+    ) -> BaseFunc:
+        return parse(source, scope, node, options=options, module=module)
+
+    return parse_def
 
 
 def check_class_decorator(p: TIRParser, node: ast.ClassDef) -> None:
@@ -66,15 +101,17 @@ def check_class_decorator(p: TIRParser, node: ast.ClassDef) -> None:
 def parse_ir_module(source: Source, scope: Scope, node: ast.ClassDef, executed: bool) -> IRModule:
     """Parse a class body into a module; `executed`: Python already ran its assignments."""
     p = ModuleParser(source, scope)
-    functions: dict[str, BaseFunc] = {}
-    spans = {}
+    context = ModuleContext(node.name)
     for index, stmt in enumerate(node.body):
         if isinstance(stmt, ast.FunctionDef):
-            if stmt.name in functions:
+            if stmt.name in context.gvs:
                 raise p.error(f"duplicate function {stmt.name!r} in the module", stmt)
             parse = function_parser(p, stmt)
-            functions[stmt.name] = parse(source, scope.child(), stmt)
-            spans[stmt.name] = p.span(stmt)
+            context.declare(
+                stmt.name,
+                GlobalVar(stmt.name, span=p.span(stmt)),
+                _deferred(source, scope, stmt, parse),
+            )
         elif isinstance(stmt, ast.Assign | ast.AnnAssign):
             if not executed:
                 bind_python_value(p, stmt)
@@ -85,8 +122,21 @@ def parse_ir_module(source: Source, scope: Scope, node: ast.ClassDef, executed: 
                 raise p.error("this statement has no meaning in a module", stmt)
         elif not isinstance(stmt, ast.Pass):
             raise p.error(f"unsupported statement in a module: {type(stmt).__name__}", stmt)
-    gvs = {GlobalVar(name, span=spans[name]): func for name, func in functions.items()}
-    return IRModule(Map(gvs), Map(p.module_attrs or {}), span=p.span(node))
+    # The functions' bodies see the class name (``cls = Module``) and every function by name.
+    bind_module_names(context, scope.locals)
+    functions = context.parse_all().functions
+    module = IRModule(functions, Map(p.module_attrs or {}), span=p.span(node))
+    check_module(context, module, p.span(node))
+    return module
+
+
+def _deferred(
+    source: Source, scope: Scope, node: ast.FunctionDef, parse: ParseDef
+) -> Callable[[ModuleContext], BaseFunc]:
+    def run(context: ModuleContext) -> BaseFunc:
+        return parse(source, scope.child(), node, context)
+
+    return run
 
 
 def bind_python_value(p: TIRParser, stmt: ast.Assign | ast.AnnAssign) -> None:

@@ -169,6 +169,13 @@ class AssignDoc(StmtDoc):
 
 
 @dataclass(frozen=True, slots=True)
+class ReturnDoc(StmtDoc):
+    """``return value``."""
+
+    value: ExprDoc
+
+
+@dataclass(frozen=True, slots=True)
 class AssertDoc(StmtDoc):
     """``assert cond, message``."""
 

@@ -1,4 +1,8 @@
-"""The import header of a printed file: one real import line per dialect the text uses."""
+"""The import header of a printed file: one real import line per dialect the text uses.
+
+A file whose graph functions keep large constants in the metadata table also defines that table,
+``metadata = I.metadata("<base64>")``, right after the imports.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,10 @@ def import_lines(used: set[str]) -> list[str]:
     return [f"from loom.script import {module} as {alias}" for module, alias in pairs]
 
 
-def file_text(used: set[str], body_lines: list[str]) -> str:
-    """A whole Python file: imports, two blank lines, the body, a final newline."""
-    return "\n".join([*import_lines(used), "", "", *body_lines]) + "\n"
+def file_text(used: set[str], body_lines: list[str], metadata: str | None = None) -> str:
+    """A whole Python file: imports, the metadata line if any, two blank lines, the body."""
+    if metadata is None:
+        return "\n".join([*import_lines(used), "", "", *body_lines]) + "\n"
+    table = f'metadata = I.metadata("{metadata}")'  # base64 needs no escaping
+    lines = [*import_lines(used | {"I"}), "", table, "", "", *body_lines]
+    return "\n".join(lines) + "\n"

@@ -37,6 +37,13 @@ from .manipulation import (
     reshape,
     squeeze,
 )
+from .memory import (
+    alloc_storage,
+    builtin_alloc_tensor,
+    kill_storage,
+    kill_tensor,
+    memory_alloc_tensor,
+)
 from .nn_activation import gelu, gelu_tanh, log_softmax, relu, silu, softmax
 from .nn_attention import attention
 from .nn_conv import conv1d, conv2d, conv2d_transpose
@@ -161,4 +168,9 @@ __all__ = [
     "rms_norm",
     "silu",
     "softmax",
+    "alloc_storage",
+    "builtin_alloc_tensor",
+    "kill_storage",
+    "kill_tensor",
+    "memory_alloc_tensor",
 ]
