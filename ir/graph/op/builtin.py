@@ -85,7 +85,8 @@ def _check_params(
             )
         if sinfo.dtype is not None and sinfo.dtype != buffer.dtype:
             raise StructInfoError(
-                f"{role} has dtype {buffer.dtype} but receives a {sinfo.dtype} tensor", span
+                f"{role} has dtype {buffer.dtype} but receives a tensor of dtype {sinfo.dtype}",
+                span,
             )
 
 

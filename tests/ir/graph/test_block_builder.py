@@ -195,7 +195,9 @@ def test_call_dps_is_checked_against_the_prim_func():
             bb.emit(R.call_dps(gv, [], t((n, 4))))
         with pytest.raises(StructInfoError, match="has rank 2 but receives a tensor of rank 1"):
             bb.emit(R.call_dps(gv, [G.Var("v", t((n,)))], t((n, 4))))
-        with pytest.raises(StructInfoError, match="has dtype float32 but receives a int32"):
+        with pytest.raises(
+            StructInfoError, match="has dtype float32 but receives a tensor of dtype int32"
+        ):
             bb.emit(R.call_dps(gv, [x], t((n, 4), "int32")))
         bb.emit_func_output(y)
     assert y.struct_info.dtype == dtype("float32")
