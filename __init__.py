@@ -7,6 +7,7 @@ these same modules instead of a second copy of the tree.
 
 from loom import ffi, ir
 from loom.codegen import build
+from loom.compiler import compile
 from loom.ffi import Device, NDArray, cpu, cuda
 from loom.ir import LoomError
 from loom.vm import VirtualMachine
@@ -20,6 +21,7 @@ __all__ = [
     "VirtualMachine",
     "__version__",
     "build",
+    "compile",
     "cpu",
     "cuda",
     "ffi",

@@ -64,7 +64,10 @@ def demo() -> int:
             f"matmul n={n:2} k={k} m={m}: max error vs numpy: interpreter "
             f"{np.abs(reference - a @ b).max():.1e}, compiled {np.abs(native - a @ b).max():.1e}"
         )
-    return 0
+    print()
+    from loom.demo import run_vm_demo
+
+    return run_vm_demo()
 
 
 def main(argv: list[str]) -> int:

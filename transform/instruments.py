@@ -137,10 +137,12 @@ Check = Callable[[IRModule], None]
 
 
 def check_well_formed(mod: IRModule) -> None:
-    """Raise `WellFormedError` unless every prim_func of `mod` is well-formed."""
+    """Raise `WellFormedError` unless every prim_func and graph function of `mod` is sound."""
+    from loom.ir import graph
     from loom.ir.tir import well_formed
 
     well_formed(mod)
+    graph.well_formed(mod)
 
 
 def check_round_trip(mod: IRModule) -> None:

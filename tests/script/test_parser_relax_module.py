@@ -252,7 +252,9 @@ def test_call_dps_arguments_are_checked_against_the_prim_func():
         '        y = R.call_dps(Module.p, (x,), out_sinfo=R.Tensor((2,), "float32"))\n'
         "        return y\n"
     )
-    assert err.message == "parameter 0 (A) of p has dtype float32 but receives a tensor of dtype int32"
+    assert (
+        err.message == "parameter 0 (A) of p has dtype float32 but receives a tensor of dtype int32"
+    )
     assert (err.line, err.col) == (9, 13)
 
 

@@ -4,6 +4,7 @@
 """
 
 from .allocate_storage import AllocateStorage
+from .default_cpu_schedule import DefaultCPUSchedule
 from .flatten_buffers import FlattenBuffers
 from .lower_blocks import LowerBlocks
 from .lower_intrinsics import LowerIntrinsics
@@ -15,6 +16,7 @@ from .vectorize_loops import VectorizeLoops
 
 __all__ = [
     "AllocateStorage",
+    "DefaultCPUSchedule",
     "FlattenBuffers",
     "LowerBlocks",
     "LowerIntrinsics",

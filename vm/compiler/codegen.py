@@ -103,10 +103,11 @@ class _FunctionCompiler:
 
     # -- structure ---------------------------------------------------------------------------
 
-    def seq(self, seq: SeqExpr) -> Arg:
+    def seq(self, seq: SeqExpr, dst: Reg | None = None) -> Arg:
+        """Run `seq`'s blocks; its result is computed into `dst` where it is computed here."""
         for block in seq.blocks:
             self.block(block)
-        return self.value(seq.body, None)
+        return self.value(seq.body, dst)
 
     def block(self, block: BindingBlock) -> None:
         for binding in block.bindings:
@@ -137,7 +138,7 @@ class _FunctionCompiler:
         body = seq.body
         if isinstance(body, Var) and _binds(seq, body):
             self.targets[id(body)] = dst  # computed straight into the result register
-        result = self.seq(seq)
+        result = self.seq(seq, dst)
         if result != dst:
             self.move(result, dst)
 
@@ -181,9 +182,8 @@ class _FunctionCompiler:
             dtype, device = str(attrs["dtype"]), attrs["runtime_device_index"]
             return self.f.builtin("alloc_tensor_direct", args[0], dtype, device, dst=dst)
         if name == "memory.alloc_storage":
+            # The size is a one-element shape (bytes), which the builtin takes as it is.
             size, device = args[0], attrs["virtual_device_index"]
-            if isinstance(call.args[0], ShapeExpr):
-                size = int(call.args[0].values[0].value)  # type: ignore[attr-defined]
             dtype, scope = str(attrs["dtype"]), attrs["storage_scope"]
             return self.f.builtin("alloc_storage", size, device, dtype, scope, dst=dst)
         if name == "memory.alloc_tensor":
