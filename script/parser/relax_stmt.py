@@ -102,11 +102,10 @@ def _bind_target(
         return
     if not isinstance(target, ast.Name):
         raise p.error("a graph function binds names, not elements or attributes", target)
-    if not _is_graph(value):
-        if annotation is not None:
-            raise p.error(f"an annotated binding needs a graph value, not {describe(value)}", stmt)
+    if not _is_graph(value) and annotation is None:
         p.scope.bind(target.id, value)  # a Python value, for meta-programming
         return
+    # An annotated binding is a graph binding: arrays (``metadata[...]``) become constants.
     value = p.graph_value(value, value_node)
     var = p.bind(
         target.id,

@@ -91,6 +91,16 @@ class _Arith(ast.NodeVisitor):
         ast.Mult: tir.Mul,
         ast.FloorDiv: tir.FloorDiv,
         ast.Mod: tir.FloorMod,
+        ast.Div: tir.Div,
+    }
+    # The T functions the printer may write inside an integer size expression.
+    _CALLS: ClassVar[dict[str, type]] = {
+        "min": tir.Min,
+        "max": tir.Max,
+        "truncdiv": tir.Div,
+        "truncmod": tir.Mod,
+        "floordiv": tir.FloorDiv,
+        "floormod": tir.FloorMod,
     }
 
     def __init__(self, sizes: _Sizes):
@@ -112,9 +122,17 @@ class _Arith(ast.NodeVisitor):
             raise LoomError(f"unsupported operator in a size: {ast.unparse(node)}")
         return tir.binary(cls, self.visit(node.left), self.visit(node.right))
 
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> tir.PrimExpr:
+        if isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+            return tir.const(-self.visit(node.operand).value, "int64")
+        raise LoomError(f"unsupported operator in a size: {ast.unparse(node)}")
+
     def visit_Call(self, node: ast.Call) -> tir.PrimExpr:
-        # A typed constant, ``T.int64(2)``, as printed inside a size expression.
         func, args = node.func, node.args
+        name = func.attr if isinstance(func, ast.Attribute) else None
+        if name in self._CALLS and len(args) == 2 and not node.keywords:
+            return tir.binary(self._CALLS[name], self.visit(args[0]), self.visit(args[1]))
+        # A typed constant, ``T.int64(2)``, as printed inside a size expression.
         if (
             isinstance(func, ast.Attribute)
             and len(args) == 1
