@@ -4,9 +4,12 @@ import re
 import runpy
 from pathlib import Path
 
+import pytest
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
+@pytest.mark.usefixtures("verify_passes")  # every compile in the suite is verified
 def test_readme_example_runs(tmp_path, capsys):
     (example,) = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
     script = tmp_path / "example.py"
