@@ -156,7 +156,12 @@ def dtype(value: str | DataType | np.dtype | type) -> DataType:
         return value
     if isinstance(value, str):
         return _parse(value)
-    np_dtype = np.dtype(value)
+    if value is None or isinstance(value, int | float):  # numpy reads None as float64
+        raise LoomError(f"not a data type: {value!r}")
+    try:
+        np_dtype = np.dtype(value)
+    except TypeError:
+        raise LoomError(f"not a data type: {value!r}") from None
     if np_dtype == np.dtype(ml_dtypes.bfloat16):
         return _parse("bfloat16")
     if np_dtype == np.bool_:

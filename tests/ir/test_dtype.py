@@ -73,3 +73,9 @@ def test_ranges():
 def test_rejects_unknown(bad):
     with pytest.raises(LoomError, match="data type"):
         DataType.parse(bad)
+
+
+@pytest.mark.parametrize("bad", [None, 3, 2.5, object()])
+def test_rejects_values_that_are_not_dtypes(bad):
+    with pytest.raises(LoomError, match="not a data type"):
+        dtype(bad)
