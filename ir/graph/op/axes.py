@@ -51,19 +51,21 @@ def as_tuple(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def normalize_axis(call: Call, axis: int, ndim: int) -> int:
-    """`axis` in ``range(ndim)``, counting a negative axis from the end."""
+def normalize_axis(call: Call, axis: int, ndim: int, name: str = "axis") -> int:
+    """`axis` in ``range(ndim)``, counting a negative axis from the end; `name` is its role."""
     if not -ndim <= axis < ndim:
         raise StructInfoError(
-            f"R.{op_name(call)}: axis {axis} is out of range for a tensor of rank {ndim}",
+            f"R.{op_name(call)}: {name} {axis} is out of range for a tensor of rank {ndim}",
             call.span,
         )
     return axis + ndim if axis < 0 else axis
 
 
-def normalize_axes(call: Call, axes: Sequence[int], ndim: int) -> tuple[int, ...]:
+def normalize_axes(
+    call: Call, axes: Sequence[int], ndim: int, name: str = "axis"
+) -> tuple[int, ...]:
     """Each axis normalized (see `normalize_axis`), in the given order; no axis twice."""
-    out = tuple(normalize_axis(call, a, ndim) for a in axes)
+    out = tuple(normalize_axis(call, a, ndim, name) for a in axes)
     if len(set(out)) != len(out):
         raise StructInfoError(
             f"R.{op_name(call)}: axes {tuple(axes)} name an axis twice (rank {ndim})", call.span

@@ -22,6 +22,7 @@ from ..registry import InferContext, attr, register_op
 from ..struct_info import StructInfo, TensorStructInfo
 from ..te_call import te_call
 from .base import make_call, tensor_arg
+from .lowering import cast
 from .shape_checks import (
     choice_attr,
     dtype_attr,
@@ -31,7 +32,7 @@ from .shape_checks import (
     op_error,
     require_ndim,
 )
-from .te_util import cast, fconst, layout_dims, layout_index
+from .te_util import fconst, layout_dims, layout_index
 
 if TYPE_CHECKING:
     from ..block_builder import BlockBuilder

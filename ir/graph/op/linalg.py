@@ -20,8 +20,9 @@ from ..registry import InferContext, attr, register_op
 from ..struct_info import StructInfo, TensorStructInfo
 from ..te_call import te_call
 from .base import make_call, same_dtype, tensor_arg
+from .lowering import cast
 from .shape_checks import dtype_attr, dtype_value, op_error
-from .te_util import broadcast_read, cast
+from .te_util import broadcast_read
 
 if TYPE_CHECKING:
     from ..block_builder import BlockBuilder

@@ -94,12 +94,13 @@ def broadcast_index(
     out: list[PrimExpr] = []
     for d, size in enumerate(tensor.shape):
         i, extent = out_index[offset + d], out_shape[offset + d]
+        zero = const(0, i.dtype)
         if analyzer.can_prove_equal(size, 1):
-            out.append(index(0))
+            out.append(zero)
         elif analyzer.can_prove_equal(size, extent):
             out.append(i)
         else:
-            out.append(Select(eq(size, index(1)), index(0), i))
+            out.append(Select(eq(size, 1), zero, i))
     return tuple(out)
 
 

@@ -17,8 +17,9 @@ from ..expr import ArgExpr, Call, Expr
 from ..registry import InferContext, attr, register_op
 from ..struct_info import StructInfo
 from ..te_call import te_call
+from .axes import normalize_axis
 from .base import make_call, tensor_arg
-from .shape_checks import float_tensor, int_attr, known_rank, normalize_axis, op_error
+from .shape_checks import float_tensor, int_attr, known_rank, op_error
 from .te_util import fconst
 
 if TYPE_CHECKING:

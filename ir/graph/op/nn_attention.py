@@ -21,6 +21,7 @@ from ..registry import InferContext, attr, register_op
 from ..struct_info import StructInfo, TensorStructInfo
 from ..te_call import te_call
 from .base import make_call, same_dtype
+from .lowering import cast
 from .shape_checks import (
     assume_shapes,
     choice_attr,
@@ -31,7 +32,7 @@ from .shape_checks import (
     require_ndim,
     size_text,
 )
-from .te_util import broadcast_read, cast, fconst, guarded
+from .te_util import broadcast_read, fconst, guarded
 
 if TYPE_CHECKING:
     from ..block_builder import BlockBuilder

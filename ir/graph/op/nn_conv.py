@@ -21,6 +21,7 @@ from ..registry import InferContext, attr, register_op
 from ..struct_info import StructInfo, TensorStructInfo
 from ..te_call import te_call
 from .base import make_call, op_name, same_dtype, tensor_arg
+from .lowering import cast
 from .nn_conv_transpose import conv_transpose_shape, conv_transpose_te, output_padding_attr
 from .shape_checks import (
     assume_shapes,
@@ -33,7 +34,7 @@ from .shape_checks import (
     require_ndim,
     size_text,
 )
-from .te_util import cast, fconst, guarded, in_range, layout_dims, layout_index, simplify
+from .te_util import fconst, guarded, in_range, layout_dims, layout_index, simplify
 from .window import Window, check_fits, out_size, window_attrs
 
 if TYPE_CHECKING:

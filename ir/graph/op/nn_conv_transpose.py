@@ -14,6 +14,7 @@ from ...tir import PrimExpr, eq, floordiv, floormod
 from ...tir import te as te_
 from ..expr import Call
 from ..registry import InferContext
+from .lowering import cast
 from .shape_checks import (
     int_tuple,
     op_error,
@@ -22,7 +23,7 @@ from .shape_checks import (
     prove_equal,
     size_text,
 )
-from .te_util import cast, fconst, guarded, in_range, layout_dims, layout_index, simplify
+from .te_util import fconst, guarded, in_range, layout_dims, layout_index, simplify
 from .window import Window
 
 if TYPE_CHECKING:

@@ -19,7 +19,9 @@ from ..expr import ArgExpr, Call, Expr
 from ..registry import InferContext, attr, register_op
 from ..struct_info import StructInfo, TensorStructInfo
 from ..te_call import te_call
+from .axes import normalize_axes, normalize_axis
 from .base import make_call, op_name, same_dtype, tensor_arg
+from .lowering import cast
 from .shape_checks import (
     assume_shapes,
     axes_attr,
@@ -27,14 +29,12 @@ from .shape_checks import (
     float_tensor,
     int_attr,
     known_rank,
-    normalize_axes,
-    normalize_axis,
     op_error,
     prove_divisible,
     prove_equal,
     size_text,
 )
-from .te_util import cast, count, fconst
+from .te_util import count, fconst
 
 if TYPE_CHECKING:
     from ..block_builder import BlockBuilder
@@ -83,7 +83,7 @@ def _infer_axes_norm(call: Call, ctx: InferContext) -> StructInfo:
     _epsilon(call)
     if x.ndim == -1:
         return x
-    _check_params(call, ctx, x, normalize_axes(call, axes, x.ndim))
+    _check_params(call, ctx, x, normalize_axes(call, axes, x.ndim, "axes"))
     return x
 
 
@@ -97,13 +97,13 @@ def _infer_batch_norm(call: Call, ctx: InferContext) -> StructInfo:
     return x
 
 
-def _group_axes(call: Call, ndim: int) -> tuple[int, list[int]]:
+def _group_axes(call: Call, ndim: int) -> tuple[int, Sequence[int]]:
     channel = normalize_axis(call, int_attr(call, "channel_axis"), ndim, "channel_axis")
     raw = call.attrs.get("axes")
     if raw is None:
         axes = [d for d in range(1, ndim) if d != channel]
     else:
-        axes = normalize_axes(call, axes_attr(call, "axes"), ndim)
+        axes = normalize_axes(call, axes_attr(call, "axes"), ndim, "axes")
     if channel in axes:
         raise op_error(call, f"axes {tuple(axes)} must not contain the channel axis {channel}")
     return channel, axes
@@ -263,13 +263,13 @@ def _batch_norm_te(
 
 
 def _legalize_layer_norm(bb: BlockBuilder, call: Call) -> Expr:
-    axes = normalize_axes(call, axes_attr(call, "axes"), known_rank(call, 0))
+    axes = normalize_axes(call, axes_attr(call, "axes"), known_rank(call, 0), "axes")
     kwargs = {"axes": axes, "epsilon": _epsilon(call)}
     return te_call(bb, _layer_norm_te, call.args, kwargs, "layer_norm")
 
 
 def _legalize_rms_norm(bb: BlockBuilder, call: Call) -> Expr:
-    axes = normalize_axes(call, axes_attr(call, "axes"), known_rank(call, 0))
+    axes = normalize_axes(call, axes_attr(call, "axes"), known_rank(call, 0), "axes")
     kwargs = {"axes": axes, "epsilon": _epsilon(call)}
     return te_call(bb, _rms_norm_te, call.args, kwargs, "rms_norm")
 

@@ -20,6 +20,7 @@ from ..registry import InferContext, attr, register_op
 from ..struct_info import StructInfo, TensorStructInfo
 from ..te_call import te_call
 from .base import make_call, op_name, tensor_arg
+from .lowering import cast
 from .shape_checks import (
     assume_shapes,
     float_tensor,
@@ -28,7 +29,7 @@ from .shape_checks import (
     op_error,
     require_ndim,
 )
-from .te_util import cast, fconst, guarded, in_range, layout_dims, layout_index, simplify
+from .te_util import fconst, guarded, in_range, layout_dims, layout_index, simplify
 from .window import Window, check_fits, dilated, out_size, window_attrs
 
 if TYPE_CHECKING:

@@ -120,21 +120,6 @@ def layout_attr(call: Call, name: str, letters: str) -> str:
     return value
 
 
-def normalize_axis(call: Call, axis: int, ndim: int, name: str = "axis") -> int:
-    """`axis` (negative counts from the end) as an index into a rank-`ndim` shape."""
-    if not -ndim <= axis < ndim:
-        raise op_error(call, f"{name} {axis} is out of range for a tensor of rank {ndim}")
-    return axis % ndim
-
-
-def normalize_axes(call: Call, axes: Sequence[int], ndim: int, name: str = "axes") -> list[int]:
-    """Distinct `axes` as indices into a rank-`ndim` shape, in the given order."""
-    out = [normalize_axis(call, a, ndim, name) for a in axes]
-    if len(set(out)) != len(out):
-        raise op_error(call, f"{name} {tuple(axes)} name an axis twice")
-    return out
-
-
 def axes_attr(call: Call, name: str) -> tuple[int, ...]:
     """The attribute `name`: one axis or a non-empty tuple of axes (ints)."""
     return int_tuple(call, name, range(1, 65))
@@ -197,8 +182,6 @@ __all__ = [
     "int_tuple",
     "known_rank",
     "layout_attr",
-    "normalize_axes",
-    "normalize_axis",
     "op_error",
     "prove",
     "prove_at_least",

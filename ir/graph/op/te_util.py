@@ -10,19 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...dtype import DataType
-from ...tir import Cast, PrimExpr, Select, all_, const, eq, if_then_else
+from ...tir import PrimExpr, all_, const, if_then_else
 from ...tir.arith import Analyzer
 from ...tir.te import Tensor
+from .lowering import broadcast_index
 
 
 def simplify(expr: PrimExpr) -> PrimExpr:
     """`expr` simplified (te shapes read better, and loops get constant extents)."""
     return Analyzer().simplify(expr)
-
-
-def cast(value: PrimExpr, to: DataType) -> PrimExpr:
-    """`value` converted to `to` (itself when it already has that dtype)."""
-    return value if value.dtype == to else Cast(to, value)
 
 
 def fconst(value: float, t: DataType) -> PrimExpr:
@@ -50,18 +46,7 @@ def broadcast_read(
     Dimensions align on the right. A dimension of size 1 reads index 0; one equal to the
     result's reads the result index; one that may be either (symbolic) chooses at run time.
     """
-    analyzer = Analyzer()
-    offset = len(out_shape) - tensor.ndim
-    indices = []
-    for dim, size in enumerate(tensor.shape):
-        out_size, index = out_shape[offset + dim], out_index[offset + dim]
-        if analyzer.can_prove_equal(size, 1):
-            indices.append(const(0, index.dtype))
-        elif analyzer.can_prove_equal(size, out_size):
-            indices.append(index)
-        else:
-            indices.append(Select(eq(size, 1), const(0, index.dtype), index))
-    return tensor[tuple(indices)]
+    return tensor[broadcast_index(tensor, out_index, out_shape, Analyzer())]
 
 
 def layout_index(layout: str, **axes: PrimExpr) -> tuple[PrimExpr, ...]:
