@@ -2,14 +2,13 @@
 interpreter and numpy, at two sizes where its shapes are symbolic."""
 
 import ctypes
-import importlib.util
-import sys
 import zlib
 from pathlib import Path
 
 import llvmlite.binding as llvm
 import numpy as np
 import pytest
+from corpora import tir_corpus
 
 import loom
 from loom.ir import IRModule, Visitor
@@ -18,18 +17,7 @@ from loom.ir.tir import interpret
 CORPUS = Path(__file__).parents[1] / "script" / "corpus"
 
 
-def _corpus():
-    if "loom_corpus" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "loom_corpus", CORPUS / "__init__.py", submodule_search_locations=[str(CORPUS)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["loom_corpus"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["loom_corpus"]
-
-
-CASES = _corpus().load().cases
+CASES = tir_corpus().load().cases
 RUNS = [
     pytest.param(case, ref, sizes, id="-".join(filter(None, [case.name, ref.function, str(k)])))
     for case in CASES

@@ -1,31 +1,16 @@
 """Every executable corpus program runs in the reference interpreter and matches numpy (at two
 sizes where its shapes are symbolic); inputs it does not write stay untouched."""
 
-import importlib.util
-import sys
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
+from corpora import tir_corpus
 
 from loom.ir import IRModule
 from loom.ir.tir import IntImm, interpret
 
-
-def _corpus():
-    if "loom_corpus" not in sys.modules:
-        root = Path(__file__).parent / "corpus"
-        spec = importlib.util.spec_from_file_location(
-            "loom_corpus", root / "__init__.py", submodule_search_locations=[str(root)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["loom_corpus"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["loom_corpus"]
-
-
-CASES = _corpus().load().cases
+CASES = tir_corpus().load().cases
 RUNS = [
     pytest.param(case, ref, sizes, id="-".join(filter(None, [case.name, ref.function, str(k)])))
     for case in CASES

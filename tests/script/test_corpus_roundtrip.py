@@ -2,32 +2,17 @@
 printed text run as a Python file; plus checks that the corpus covers every construct."""
 
 import ast
-import importlib.util
 import runpy
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
+from corpora import tir_corpus
 
 from loom.ir import IRModule, assert_structural_equal
 from loom.ir.tir import FLOAT_UNARY, PrimFunc
 from loom.script import from_source
 
-
-def _corpus():
-    if "loom_corpus" not in sys.modules:
-        root = Path(__file__).parent / "corpus"
-        spec = importlib.util.spec_from_file_location(
-            "loom_corpus", root / "__init__.py", submodule_search_locations=[str(root)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["loom_corpus"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["loom_corpus"]
-
-
-CORPUS = _corpus().load()
+CORPUS = tir_corpus().load()
 CASES = CORPUS.cases
 DECORATED = [c for c in CASES if c.decorated]
 
@@ -36,7 +21,7 @@ def _ids(cases):
     return [c.name for c in cases]
 
 
-@pytest.mark.parametrize("theme", _corpus().THEMES)
+@pytest.mark.parametrize("theme", tir_corpus().THEMES)
 def test_theme_imports(theme):
     if theme in CORPUS.errors:
         pytest.fail(f"corpus theme {theme} failed to import:\n{CORPUS.errors[theme]}")

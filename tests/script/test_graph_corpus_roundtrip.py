@@ -3,34 +3,20 @@ the printed text run as a Python file, well-formedness; plus checks that the cor
 R dialect's constructs and that its numpy references agree with the modules' signatures."""
 
 import ast
-import importlib.util
 import runpy
-import sys
 import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
+from corpora import graph_corpus
 
 from loom.ir import IRModule, assert_structural_equal, tir
 from loom.ir import graph as G
 from loom.ir.tir.arith import simplify, substitute
 from loom.script import from_source
 
-
-def _corpus():
-    if "loom_graph_corpus" not in sys.modules:
-        root = Path(__file__).parent / "graph_corpus"
-        spec = importlib.util.spec_from_file_location(
-            "loom_graph_corpus", root / "__init__.py", submodule_search_locations=[str(root)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["loom_graph_corpus"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["loom_graph_corpus"]
-
-
-CORPUS = _corpus().load()
+CORPUS = graph_corpus().load()
 CASES = CORPUS.cases
 
 
@@ -38,7 +24,7 @@ def _ids(cases):
     return [c.name for c in cases]
 
 
-@pytest.mark.parametrize("theme", _corpus().THEMES)
+@pytest.mark.parametrize("theme", graph_corpus().THEMES)
 def test_theme_imports(theme):
     if theme in CORPUS.errors:
         pytest.fail(f"graph corpus theme {theme} failed to import:\n{CORPUS.errors[theme]}")

@@ -5,19 +5,16 @@ decorator path) and lists them in ``CASES``; `load` imports every theme, attache
 the object the decorator built and the program's own source text (sliced from the module file
 by line range), and keeps going when a theme fails to import.
 
-Tests load this package by path under the name ``loom_corpus`` (``tests/script`` is not a
-package, and the name ``script`` would clash with ``loom.script``).
+Tests import it by path through ``corpora.tir_corpus`` (``tests/corpora.py``).
 """
 
 from __future__ import annotations
 
 import ast
-import importlib
-import traceback
-from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from types import ModuleType
+
+from corpora import Corpus, load_themes
 
 from loom.script import from_source
 
@@ -37,30 +34,6 @@ THEMES = (
     "future_annotations",
     "text",
 )
-
-
-@dataclass
-class Corpus:
-    """Every case that loaded, and for each theme that did not import, its traceback."""
-
-    cases: list[Case] = field(default_factory=list)
-    errors: dict[str, str] = field(default_factory=dict)
-
-    def by_name(self) -> dict[str, Case]:
-        """Cases keyed by name."""
-        return {c.name: c for c in self.cases}
-
-
-def definitions(path: Path) -> dict[str, str]:
-    """Source text of each top-level def/class of a file, decorators included."""
-    text = path.read_text()
-    lines = text.splitlines(keepends=True)
-    out = {}
-    for node in ast.parse(text).body:
-        if isinstance(node, ast.FunctionDef | ast.ClassDef):
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            out[node.name] = "".join(lines[first - 1 : node.end_lineno])
-    return out
 
 
 def _fill(theme: str, module: ModuleType, sources: dict[str, str]) -> list[Case]:
@@ -84,16 +57,4 @@ def _fill(theme: str, module: ModuleType, sources: dict[str, str]) -> list[Case]
 @cache
 def load() -> Corpus:
     """Import every theme module and collect its cases."""
-    corpus = Corpus()
-    root = Path(__file__).parent
-    for theme in THEMES:
-        try:
-            module = importlib.import_module(f"{__name__}.{theme}")
-            corpus.cases.extend(_fill(theme, module, definitions(root / f"{theme}.py")))
-        except Exception:
-            corpus.errors[theme] = traceback.format_exc()
-    names = [c.name for c in corpus.cases]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        corpus.errors["<registry>"] = f"duplicate case names: {duplicates}"
-    return corpus
+    return load_themes(__name__, THEMES, (ast.FunctionDef, ast.ClassDef), _fill)

@@ -2,13 +2,11 @@
 the form the code generators read (flat accesses, no blocks, no vectorized loops, planned
 storage)."""
 
-import importlib.util
-import sys
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
+from corpora import tir_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import assert_same_results, scheduled, te_programs
@@ -79,19 +77,7 @@ def check_lowered(func):
 # The TIR corpus of the script tests: every executable program, lowered, still matches numpy.
 
 
-def _corpus():
-    if "loom_corpus" not in sys.modules:
-        root = Path(__file__).parents[2] / "script" / "corpus"
-        spec = importlib.util.spec_from_file_location(
-            "loom_corpus", root / "__init__.py", submodule_search_locations=[str(root)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["loom_corpus"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["loom_corpus"]
-
-
-CASES = [c for c in _corpus().load().cases if c.refs]
+CASES = [c for c in tir_corpus().load().cases if c.refs]
 RUNS = [
     pytest.param(case, ref, sizes, id="-".join(filter(None, [case.name, ref.function, str(k)])))
     for case in CASES
