@@ -8,54 +8,23 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from types import FrameType, FunctionType
+from types import FrameType
 from typing import Any
 
-from loom.ir import LoomError
 from loom.ir.graph import Function
 
+from ..deferred import Deferred, decorate
 from .construct import RelaxConstruct
 
 
-class DeferredFunction:
+class DeferredFunction(Deferred):
     """A ``@R.function`` method of a class body, waiting for ``@I.ir_module`` to parse it."""
 
-    def __init__(self, func: FunctionType):
-        self.func = func
-
-    def __repr__(self) -> str:
-        return (
-            f"<graph function {self.func.__qualname__}: decorate its class with @I.ir_module "
-            "to parse it>"
-        )
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """Refuse: the function becomes IR only through its module."""
-        raise LoomError(
-            f"{self.func.__qualname__} is an @R.function in a class body; decorate the class "
-            "with @I.ir_module to build the module that holds it"
-        )
-
-
-def _in_class_body(func: FunctionType, frame: FrameType) -> bool:
-    owner = frame.f_locals.get("__qualname__")
-    return (
-        "__module__" in frame.f_locals
-        and isinstance(owner, str)
-        and func.__qualname__ == f"{owner}.{func.__name__}"
-    )
+    decorator = "@R.function"
 
 
 def _decorate(func: Any, frame: FrameType, options: dict[str, Any]) -> Function | DeferredFunction:
-    if not isinstance(func, FunctionType) or func.__name__ == "<lambda>":
-        raise LoomError(f"@R.function decorates a def statement, not {func!r}")
-    if _in_class_body(func, frame):
-        return DeferredFunction(func)
-    from ..parser import parse_function_object  # the parser imports this dialect
-
-    result = parse_function_object(func, frame, "relax.function", options)
-    assert isinstance(result, Function)
-    return result
+    return decorate(func, frame, DeferredFunction, "relax.function", options)
 
 
 def _function(
