@@ -9,17 +9,17 @@ size variable; other R constructs go to their handlers.
 from __future__ import annotations
 
 import ast
-import inspect
 from typing import Any
 
-from loom.ir import GlobalVar, LoomError, tir
+from loom.ir import GlobalVar, tir
 from loom.ir import graph as g
 from loom.ir.graph import Function
 from loom.ir.graph.infer import call_result
 
 from ..relax.ops import OpRef, make_op_call, split_operands
-from .construct import Construct, DTypeConstructor, make_typed
-from .core import Binding, Evaluated, describe, signature_text
+from .construct import Construct, DTypeConstructor
+from .core import Evaluated, describe
+from .python_call import call_python, dtype_call
 from .relax_check import mismatch, sinfo_text
 from .relax_parser import R, RelaxParser
 
@@ -36,12 +36,12 @@ def _call(p: RelaxParser, node: ast.Call) -> Any:
             raise p.error(f"{func.script_name} cannot be used in a graph function", node.func)
         return handler(p, p.construct_args(func, node), names)
     if isinstance(func, DTypeConstructor):
-        return _dtype_call(p, func, node, names)
+        return dtype_call(p, func, node, names)
     if isinstance(func, GlobalVar):
         return _function_call(p, func, node)
     if isinstance(func, g.Expr):
         return _closure_call(p, func, node)
-    return _python_call(p, func, node)
+    return call_python(p, func, node)
 
 
 def _operands(p: RelaxParser, node: ast.Call, items: list[Any]) -> tuple[Any, ...]:
@@ -134,39 +134,3 @@ def _closure_call(p: RelaxParser, callee: g.Expr, node: ast.Call) -> g.Call:
     args = _operands(p, node, positional)
     callee = p.leaf(callee, node.func)
     return p.normalize(g.Call(callee, args, span=p.span(node)), node)
-
-
-def _dtype_call(
-    p: RelaxParser, func: DTypeConstructor, node: ast.Call, names: tuple[str, ...] | None
-) -> Any:
-    """``T.int64()`` declares a size variable; ``T.int64(3)`` is a constant (or a cast)."""
-    spec = Construct("tir", str(func.dtype), DTypeConstructor.__call__.__get__(func))
-    args = p.construct_args(spec, node)
-    is_size_var = args.value("is_size_var")
-    if not args.has("value"):
-        cls = tir.SizeVar if is_size_var else tir.Var
-        return Binding((cls(names[0] if names else "v", func.dtype, span=p.span(node)),))
-    with p.attach(node):
-        return make_typed(func.dtype, args.value("value"), is_size_var, "v")
-
-
-def _python_call(p: RelaxParser, func: Any, node: ast.Call) -> Any:
-    """A Python function of the enclosing scope, run at parse time (meta-programming)."""
-    if not callable(func):
-        raise p.error(f"{describe(func)} is not callable", node.func)
-    positional, keywords = p.call_args(node)
-    args = [p.eval_item(a) for a in positional]
-    kwargs = {k: p.eval_item(v) for k, v in keywords.items()}
-    name = ast.unparse(node.func)
-    try:
-        inspect.signature(func).bind(*args, **kwargs)
-    except TypeError as err:
-        raise p.error(f"bad arguments to {name}{signature_text(func)}: {err}", node) from None
-    except ValueError:
-        pass  # no signature to check against (a builtin)
-    try:
-        return func(*args, **kwargs)
-    except LoomError:
-        raise
-    except Exception as err:
-        raise p.error(f"calling {name} failed: {type(err).__name__}: {err}", node) from err

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import ast
 import difflib
-import inspect
 import operator
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from loom.ir import LoomError, tir
+from loom.ir import tir
 
-from .construct import Construct, DTypeConstructor, make_typed
-from .core import Args, Binding, Evaluated, describe, signature_text
+from .construct import Construct, DTypeConstructor
+from .core import Args, describe
 from .evaluator import MISSING
+from .python_call import call_python, dtype_call
 from .tir_parser import TIR, TIRParser
 
 # Nodes are built directly, not through Python's operators: for comparisons Python tries the
@@ -193,56 +193,8 @@ def _call(p: TIRParser, node: ast.Call) -> Any:
             raise p.error(f"{func.script_name} cannot be used here", node.func)
         return handler(p, p.construct_args(func, node), names)
     if isinstance(func, DTypeConstructor):
-        return _dtype_call(p, func, node, names)
-    return _python_call(p, func, node)
-
-
-def _dtype_call(
-    p: TIRParser, func: DTypeConstructor, node: ast.Call, names: tuple[str, ...] | None
-) -> Any:
-    spec = Construct("tir", str(func.dtype), DTypeConstructor.__call__.__get__(func))
-    args = p.construct_args(spec, node)
-    is_size_var = args.value("is_size_var")
-    if not args.has("value"):
-        cls = tir.SizeVar if is_size_var else tir.Var
-        var = cls(names[0] if names else "v", func.dtype, span=p.span(node))
-        return Binding((var,))
-    return make_typed(func.dtype, args.value("value"), is_size_var, "v")
-
-
-def _python_call(p: TIRParser, func: Any, node: ast.Call) -> Any:
-    if not callable(func):
-        raise p.error(f"{describe(func)} is not callable", node.func)
-    positional, keywords = p.call_args(node)
-    args = [p.eval_item(a) for a in positional]
-    kwargs = {k: p.eval_item(v) for k, v in keywords.items()}
-    name = ast.unparse(node.func)
-    if getattr(func, "__module__", "").startswith("loom.script."):
-        # A dialect function: name the expected arguments when the call does not fit.
-        try:
-            _bind(func, args, kwargs)
-        except TypeError as err:
-            raise p.error(f"bad arguments to {name}{signature_text(func)}: {err}", node) from None
-        items = [*zip(positional, args), *zip(keywords.values(), kwargs.values())]
-        for item, value in items:
-            if isinstance(value, tir.Buffer):
-                where = item.node if isinstance(item, Evaluated) else item
-                message = f"buffer {value.name} is not a value; load an element: {value.name}[...]"
-                raise p.error(message, where)
-    try:
-        return func(*args, **kwargs)
-    except LoomError:
-        raise
-    except Exception as err:
-        raise p.error(f"calling {name} failed: {type(err).__name__}: {err}", node) from err
-
-
-def _bind(func: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
-    try:
-        signature = inspect.signature(func)
-    except (TypeError, ValueError):
-        return
-    signature.bind(*args, **kwargs)
+        return dtype_call(p, func, node, names)
+    return call_python(p, func, node)
 
 
 @TIR.expr(ast.Subscript)
